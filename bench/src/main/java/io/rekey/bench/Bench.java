@@ -1,0 +1,33 @@
+package io.rekey.bench;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintStream;
+import java.time.Instant;
+
+/** {@code java -jar bench/target/rekey-bench.jar <benchmark> [options]}. */
+@Command(name = "rekey-bench", mixinStandardHelpOptions = true,
+        description = "rekey benchmarks: each prints its figures and the ratio to a baseline measured in the same run.",
+        subcommands = {MassRotationBench.class, RotationLatencyBench.class, CommandLine.HelpCommand.class})
+public final class Bench implements Runnable {
+
+    public static void main(String[] args) {
+        // The shaded jar also holds the services' logback.xml (INFO to stdout); benchmark output must stay figures only.
+        System.setProperty("logback.configurationFile", "logback-bench.xml");
+        System.exit(new CommandLine(new Bench()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+
+    /** The context every benchmark prints first, so its figures can be compared later. */
+    static void header(PrintStream out, String name) {
+        Runtime runtime = Runtime.getRuntime();
+        out.printf("== %s ==%n", name);
+        out.printf("date %s, %d cores, java %s, max heap %d MiB%n", Instant.now(), runtime.availableProcessors(),
+                System.getProperty("java.version"), runtime.maxMemory() / (1024 * 1024));
+    }
+}
