@@ -1,5 +1,6 @@
 package io.rekey.cli.dev;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.rekey.cli.kafka.CliKafka;
 import io.rekey.cli.kafka.Commands;
 import io.rekey.devstack.Ports;
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -113,7 +115,7 @@ class DevStackIT {
                 assertThat(get(http, lifecycle + "/secrets/db/orders", token).statusCode()).isEqualTo(200);
                 assertThat(get(http, lifecycle + "/secrets/db/orders", null).statusCode()).isEqualTo(401);
 
-                // cache/sessions is on a two-minute cron: the lifecycle service schedules it, the worker rotates it.
+                // cache/sessions is on an every-minute cron: the lifecycle service schedules it, the worker rotates it.
                 await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
                         assertThat(watcher.all().values()).as(text(progress)).anySatisfy(e -> {
                             assertThat(e.getSecretId()).isEqualTo("cache/sessions");
@@ -128,6 +130,25 @@ class DevStackIT {
             assertThat(monitor.totals().anomalies()).as("only the rogue insider is an anomaly: %s", text(progress))
                     .containsEntry("HONEYTOKEN", 1).containsEntry("IP_RANGE_VIOLATION", 1);
             assertThat(monitor.totals().deadLetters()).isZero();
+
+            // Leak canary: no stored secret value (any version), plain, base64 or hex, on any topic, in any log, JWKS
+            // document or metrics page of the run, nor in what the stack printed.
+            LeakCanary canary = LeakCanary.of(stack.store(), storePaths());
+            assertThat(canary.versions()).as("stored versions looked for")
+                    .containsKeys("rekey/db/orders", "rekey/db/billing", "rekey/cache/sessions", "rekey/mq/events",
+                            "rekey/mq/admin", "rekey/jwt/signing-key")
+                    .hasEntrySatisfying("rekey/db/orders", versions -> assertThat(versions).isGreaterThanOrEqualTo(2));
+            canary.searchTopics(stack.clients().adminConfig());
+            canary.searchFiles(settings.logs());
+            canary.searchFiles(settings.dataDir().resolve("jwks"));
+            for (DevStack.RunningService service : stack.services()) {
+                canary.search(service.service().name() + " /prometheus",
+                        get(http, service.url() + "/prometheus", null).body().getBytes(StandardCharsets.UTF_8));
+            }
+            canary.search("the dev stack's output", progress.toByteArray());
+            assertThat(canary.searched()).as("places searched").containsKeys("topic " + Topics.ROTATION_EVENTS.name(),
+                    "topic " + Topics.ACCESS_EVENTS.name(), "rotation-worker /prometheus");
+            assertThat(canary.findings()).as("secret values found (only where, never the value)").isEmpty();
 
             ProcessHandle.current().children().forEach(child -> {
                 pids.add(child.pid());
@@ -149,6 +170,13 @@ class DevStackIT {
                     .isEqualTo(firstIds);
             assertThat(DemoScenario.run(kafka, again.keys(), out)).as(text(progress)).isEqualTo(RotationPhase.SUCCEEDED);
         }
+    }
+
+    private static List<String> storePaths() throws IOException {
+        List<String> paths = new ArrayList<>();
+        new ObjectMapper().readTree(HOME.resolve("lifecycle-service/demo/demo-secrets.json").toFile())
+                .forEach(secret -> paths.add(secret.get("storePath").asText()));
+        return paths;
     }
 
     private static HttpResponse<String> get(HttpClient http, String url, String token) throws Exception {
