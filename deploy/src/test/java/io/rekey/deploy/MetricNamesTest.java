@@ -22,6 +22,7 @@ class MetricNamesTest {
     static void exportedNames() {
         exported = new TreeSet<>(ExportedMetrics.prometheusNames(ExportedMetrics.registeredInCode()));
         exported.addAll(ExportedMetrics.SYNTHETIC);
+        exported.addAll(ExportedMetrics.LIBRARY.keySet());
     }
 
     @Test
