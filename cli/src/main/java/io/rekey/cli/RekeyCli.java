@@ -12,6 +12,7 @@ import io.rekey.cli.command.ReplayCommand;
 import io.rekey.cli.command.RotateAllCommand;
 import io.rekey.cli.command.RotateCommand;
 import io.rekey.cli.command.SecretCommand;
+import io.rekey.cli.command.SetupCommand;
 import io.rekey.cli.command.StatusCommand;
 import io.rekey.cli.dev.DevCommand;
 import org.slf4j.LoggerFactory;
@@ -29,7 +30,7 @@ import java.io.PrintWriter;
         description = "Secret rotation, lifecycle and access audit on Apache Kafka: the incident tool.",
         subcommands = {RotateCommand.class, RotateAllCommand.class, StatusCommand.class, HealthCommand.class,
                 EmergencyCommand.class, AuditCommand.class, BlastRadiusCommand.class, IncidentCommand.class,
-                ReplayCommand.class, SecretCommand.class, DrillCommand.class, DevCommand.class,
+                ReplayCommand.class, SecretCommand.class, DrillCommand.class, DevCommand.class, SetupCommand.class,
                 CommandLine.HelpCommand.class, AutoComplete.GenerateCompletion.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {

@@ -35,12 +35,14 @@ public final class SideChannel implements AutoCloseable {
     private final KafkaProducer<String, SpecificRecord> producer;
     private final ThreadPoolExecutor sender;
     private final Counter lost;
+    private final MeterRegistry meters;
 
     public SideChannel(KafkaClients clients, String clientId, MeterRegistry meters) {
         Map<String, Object> config = clients.producerConfig(clientId);
         // Give up on a send after this long when the broker is away; the record is then counted as lost.
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         this.producer = new KafkaProducer<>(config, new StringSerializer(), AvroSerdes.valueSerializer(clients.registry()));
+        this.meters = meters;
         this.lost = Counter.builder("rekey.lifecycle.side.records.lost")
                 .description("Access events and dead letters this instance could not write").register(meters);
         this.sender = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
@@ -54,6 +56,8 @@ public final class SideChannel implements AutoCloseable {
     }
 
     public void deadLetter(String originalKey, DeadLetter letter) {
+        // Tagged by the consumed topic only (a catalogue name), so the label stays bounded.
+        meters.counter("rekey.dlq.messages", "source_topic", letter.getSourceTopic()).increment();
         send(Topics.DLQ.name(), originalKey, letter);
     }
 

@@ -1,5 +1,6 @@
 package io.rekey.worker.it;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.ApplicationContext;
 import io.rekey.schema.AccessEvent;
 import io.rekey.schema.AccessResult;
@@ -133,9 +134,11 @@ class RotationWorkerIT {
         try (WorkerHarness.Managed secret = harness.managedRole("rekey_forged", "initial-Password-4")) {
             RotationCommand forged = CommandSignatures.sign(harness.command(secret.secretId(), RotationReason.EMERGENCY),
                     WorkerHarness.ISSUER, IssuerKeys.generate().getPrivate());
+            double deadLettersBefore = commandDeadLetters();
             harness.send(forged);
 
             DeadLetter letter = deadLetterFor(secret.secretId());
+            assertThat(commandDeadLetters()).isEqualTo(deadLettersBefore + 1);
             assertThat(letter.getReason()).isEqualTo("bad signature for issuer key '" + WorkerHarness.ISSUER + "'");
             assertThat(letter.getSourceTopic()).isEqualTo(Topics.ROTATION_COMMANDS.name());
             assertThat(accessEventsFor(secret.secretId(), 1)).singleElement()
@@ -155,6 +158,12 @@ class RotationWorkerIT {
 
         assertThat(events).extracting(RotationEvent::getPhase).containsExactly(RotationPhase.REQUESTED, RotationPhase.REFUSED);
         assertThat(events.get(1).getError()).isEqualTo(command.getSecretId() + " is not registered");
+    }
+
+    private double commandDeadLetters() {
+        var counter = worker.getBean(MeterRegistry.class).find("rekey.dlq.messages")
+                .tag("source_topic", Topics.ROTATION_COMMANDS.name()).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     private DeadLetter deadLetterFor(String secretId) {
