@@ -9,7 +9,7 @@ import java.time.Instant;
 /** {@code java -jar bench/target/rekey-bench.jar <benchmark> [options]}. */
 @Command(name = "rekey-bench", mixinStandardHelpOptions = true,
         description = "rekey benchmarks: each prints its figures and the ratio to a baseline measured in the same run.",
-        subcommands = {MassRotationBench.class, RotationLatencyBench.class, CommandLine.HelpCommand.class})
+        subcommands = {AuditThroughputBench.class, DetectionLatencyBench.class, MassRotationBench.class, RotationLatencyBench.class, CommandLine.HelpCommand.class})
 public final class Bench implements Runnable {
 
     public static void main(String[] args) {

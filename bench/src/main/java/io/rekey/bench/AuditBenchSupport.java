@@ -1,0 +1,82 @@
+package io.rekey.bench;
+
+import io.rekey.audit.AuditMetrics;
+import io.rekey.audit.config.AuditConfig;
+import io.rekey.audit.config.AuditSettings;
+import io.rekey.audit.stream.AuditStreams;
+import io.rekey.schema.client.KafkaClients;
+import io.rekey.testkit.RekeyStack;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.streams.KafkaStreams;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What both audit benchmarks share: the production audit stream (audit-core's {@link AuditStreams}, every detector
+ * on, the audit log on, the catalogue's topics) under a fresh application id on a bench stack, and the offsets that
+ * tell how far it has read.
+ */
+final class AuditBenchSupport {
+
+    private AuditBenchSupport() {
+    }
+
+    static KafkaClients clients(RekeyStack stack) {
+        return KafkaClients.of(stack.bootstrapServers(), stack.registry().baseUrl().toString());
+    }
+
+    /** The documented defaults, with this run's application id and state directory. */
+    static AuditConfig config(Path stateDir) {
+        return AuditSettings.parse(Map.of(
+                AuditSettings.PREFIX + "application-id", RekeyStack.unique("rekey-audit-bench"),
+                AuditSettings.PREFIX + "streams.state-dir", stateDir.toString()));
+    }
+
+    /** Starts the audit stream as the service does, and waits until it is RUNNING. */
+    static KafkaStreams start(KafkaClients clients, AuditConfig config, Duration timeout) throws InterruptedException {
+        KafkaStreams streams = AuditStreams.create(clients, config, Clock.systemUTC(), AuditMetrics.NONE);
+        streams.start();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (System.nanoTime() > deadline || !streams.state().isRunningOrRebalancing()) {
+                streams.close(Duration.ofSeconds(10));
+                throw new IllegalStateException("audit stream not RUNNING within " + timeout + ": " + streams.state());
+            }
+            TimeUnit.MILLISECONDS.sleep(50);
+        }
+        return streams;
+    }
+
+    /** End offsets of every partition of a topic. */
+    static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+        int partitions = admin.describeTopics(java.util.List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS)
+                .get(topic).partitions().size();
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+        }
+        Map<TopicPartition, Long> ends = new HashMap<>();
+        admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).forEach((tp, info) -> ends.put(tp, info.offset()));
+        return ends;
+    }
+
+    /** Whether the group's committed offsets have reached {@code ends} on every non-empty partition. */
+    static boolean caughtUp(Admin admin, String groupId, Map<TopicPartition, Long> ends) throws Exception {
+        Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
+                .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+        return ends.entrySet().stream().allMatch(e -> e.getValue() == 0
+                || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
+    }
+
+    static double perSecond(long count, long nanos) {
+        return count / (nanos / 1e9);
+    }
+}
