@@ -33,11 +33,31 @@ final class AuditBenchSupport {
         return KafkaClients.of(stack.bootstrapServers(), stack.registry().baseUrl().toString());
     }
 
-    /** The documented defaults, with this run's application id and state directory. */
-    static AuditConfig config(Path stateDir) {
-        return AuditSettings.parse(Map.of(
+    /** The documented defaults, with this run's application id and state directory, and a commit interval if given. */
+    static AuditConfig config(Path stateDir, Duration commitInterval) {
+        Map<String, String> settings = new HashMap<>(Map.of(
                 AuditSettings.PREFIX + "application-id", RekeyStack.unique("rekey-audit-bench"),
                 AuditSettings.PREFIX + "streams.state-dir", stateDir.toString()));
+        if (commitInterval != null) {
+            settings.put(AuditSettings.PREFIX + "streams.commit-interval", commitInterval.toString());
+        }
+        return AuditSettings.parse(settings);
+    }
+
+    /**
+     * CPU time used so far by this JVM and by the broker process. On a shared machine the rates say what share of the
+     * cores the run got; CPU per event says what the work costs, whatever else the machine runs.
+     */
+    record Cpu(Duration bench, Duration broker) {
+        static Cpu now(RekeyStack stack) {
+            return new Cpu(ProcessHandle.current().info().totalCpuDuration().orElse(Duration.ZERO),
+                    ProcessHandle.of(stack.brokerProcess().process().pid()).flatMap(p -> p.info().totalCpuDuration()).orElse(Duration.ZERO));
+        }
+
+        String perEventSince(Cpu start, long events) {
+            return String.format("CPU per event %.1f us in the bench JVM + %.1f us in the broker",
+                    bench.minus(start.bench).toNanos() / 1000.0 / events, broker.minus(start.broker).toNanos() / 1000.0 / events);
+        }
     }
 
     /** Starts the audit stream as the service does, and waits until it is RUNNING. */

@@ -60,13 +60,16 @@ final class AuditThroughputBench implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed of the demo scenario (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--commit-interval", description = "The stream's commit interval (default: the service's, PT0.1S).")
+    Duration commitInterval;
+
     @Override
     public Integer call() throws Exception {
-        Result result = run(events, seed, System.out);
+        Result result = run(events, seed, commitInterval, System.out);
         return result.anomalies() > 0 ? 0 : 1;
     }
 
-    static Result run(long eventCount, long seed, PrintStream out) throws Exception {
+    static Result run(long eventCount, long seed, Duration commitInterval, PrintStream out) throws Exception {
         Bench.header(out, "audit throughput");
         Path dir = Files.createTempDirectory("rekey-bench-audit");
         try (RekeyStack stack = RekeyStack.startProcesses(dir)) {
@@ -81,16 +84,18 @@ final class AuditThroughputBench implements Callable<Integer> {
             // Two passes: the first also warms the JIT; the faster one is the baseline, so the ratio errs against us.
             double baseline = 0;
             for (int pass = 1; pass <= 2; pass++) {
+                AuditBenchSupport.Cpu cpu = AuditBenchSupport.Cpu.now(stack);
                 long t0 = System.nanoTime();
                 long read = readToEnd(clients, ends);
                 long took = System.nanoTime() - t0;
                 double rate = AuditBenchSupport.perSecond(read, took);
-                out.printf("baseline pass %d: plain consumer deserialised %d events in %s: %.0f events/s%n", pass, read,
-                        Stats.ms(Duration.ofNanos(took)), rate);
+                out.printf("baseline pass %d: plain consumer deserialised %d events in %s: %.0f events/s; %s%n", pass, read,
+                        Stats.ms(Duration.ofNanos(took)), rate, AuditBenchSupport.Cpu.now(stack).perEventSince(cpu, read));
                 baseline = Math.max(baseline, rate);
             }
 
-            AuditConfig config = AuditBenchSupport.config(dir.resolve("streams-state"));
+            AuditConfig config = AuditBenchSupport.config(dir.resolve("streams-state"), commitInterval);
+            AuditBenchSupport.Cpu cpu = AuditBenchSupport.Cpu.now(stack);
             long t0 = System.nanoTime();
             long running;
             long caughtUp;
@@ -105,13 +110,14 @@ final class AuditThroughputBench implements Callable<Integer> {
                 }
                 caughtUp = System.nanoTime();
             }
+            String cost = AuditBenchSupport.Cpu.now(stack).perEventSince(cpu, ends.values().stream().mapToLong(Long::longValue).sum());
             long processed = ends.values().stream().mapToLong(Long::longValue).sum();
             double topology = AuditBenchSupport.perSecond(processed, caughtUp - t0);
             long anomalies = stack.<Anomaly>readAll(Topics.ANOMALIES.name()).size();
             out.printf("audit topology (every detector, audit log, exactly-once, %d stream thread(s), commit every %s): "
-                            + "%d events from start to committed end in %s (RUNNING after %s): %.0f events/s; %d anomalies%n",
+                            + "%d events from start to committed end in %s (RUNNING after %s): %.0f events/s; %s; %d anomalies%n",
                     config.streams().threads(), config.streams().commitInterval(), processed, Stats.ms(Duration.ofNanos(caughtUp - t0)),
-                    Stats.ms(Duration.ofNanos(running - t0)), topology, anomalies);
+                    Stats.ms(Duration.ofNanos(running - t0)), topology, cost, anomalies);
             Result result = new Result(processed, baseline, topology, anomalies);
             out.printf("ratio to baseline: %.2f (topology %.0f / baseline %.0f events/s)%n", result.ratio(), topology, baseline);
             return result;

@@ -83,7 +83,7 @@ final class DetectionLatencyBench implements Callable<Integer> {
     static Result run(int rate, int bursts, Duration burstEvery, Duration warmUp, PrintStream out) throws Exception {
         Bench.header(out, "detection latency");
         Path dir = Files.createTempDirectory("rekey-bench-detection");
-        AuditConfig config = AuditBenchSupport.config(dir.resolve("streams-state"));
+        AuditConfig config = AuditBenchSupport.config(dir.resolve("streams-state"), null);
         int threshold = config.detector(AnomalyType.FAILED_ATTEMPTS).threshold();
         try (RekeyStack stack = RekeyStack.startProcesses(dir)) {
             KafkaClients clients = AuditBenchSupport.clients(stack);
