@@ -97,10 +97,15 @@ final class AuditBenchSupport {
 
     /** Whether the group's committed offsets have reached {@code ends} on every non-empty partition. */
     static boolean caughtUp(Admin admin, String groupId, Map<TopicPartition, Long> ends) throws Exception {
+        return lag(admin, groupId, ends) <= 0;
+    }
+
+    /** Records of {@code ends} the group has not committed yet. */
+    static long lag(Admin admin, String groupId, Map<TopicPartition, Long> ends) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
                 .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
-        return ends.entrySet().stream().allMatch(e -> e.getValue() == 0
-                || (committed.get(e.getKey()) != null && committed.get(e.getKey()).offset() >= e.getValue()));
+        return ends.entrySet().stream().mapToLong(e -> e.getValue()
+                - (committed.get(e.getKey()) == null ? 0 : committed.get(e.getKey()).offset())).sum();
     }
 
     static double perSecond(long count, long nanos) {
