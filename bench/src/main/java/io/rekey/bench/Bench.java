@@ -4,12 +4,13 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.time.Instant;
 
 /** {@code java -jar bench/target/rekey-bench.jar <benchmark> [options]}. */
 @Command(name = "rekey-bench", mixinStandardHelpOptions = true,
         description = "rekey benchmarks: each prints its figures and the ratio to a baseline measured in the same run.",
-        subcommands = {MassRotationBench.class, RotationLatencyBench.class, CommandLine.HelpCommand.class})
+        subcommands = {AuditThroughputBench.class, DetectionLatencyBench.class, MassRotationBench.class, RotationLatencyBench.class, CommandLine.HelpCommand.class})
 public final class Bench implements Runnable {
 
     public static void main(String[] args) {
@@ -27,7 +28,9 @@ public final class Bench implements Runnable {
     static void header(PrintStream out, String name) {
         Runtime runtime = Runtime.getRuntime();
         out.printf("== %s ==%n", name);
-        out.printf("date %s, %d cores, java %s, max heap %d MiB%n", Instant.now(), runtime.availableProcessors(),
-                System.getProperty("java.version"), runtime.maxMemory() / (1024 * 1024));
+        // The load average says how much of the machine other work took: these figures come from shared machines.
+        out.printf("date %s, %d cores, load average %.2f, java %s, max heap %d MiB%n", Instant.now(), runtime.availableProcessors(),
+                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), System.getProperty("java.version"),
+                runtime.maxMemory() / (1024 * 1024));
     }
 }

@@ -2,6 +2,7 @@ package io.rekey.audit.stream;
 
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.apicurio.registry.resolver.strategy.ArtifactReference;
 import io.rekey.schema.serde.Decoded;
 import io.rekey.schema.serde.SafeDeserializer;
 import org.apache.avro.specific.SpecificRecord;
@@ -40,14 +41,17 @@ public final class AuditSerdes {
             public <V extends SpecificRecord> Serializer<V> serializer() {
                 AvroKafkaSerializer<V> serializer = new AvroKafkaSerializer<>();
                 serializer.configure(serdeConfig, false);
-                return serializer;
+                return new ResolvedOnceSerializer<>(serializer);
             }
 
             @Override
             public <V extends SpecificRecord> Deserializer<V> deserializer() {
                 AvroKafkaDeserializer<V> deserializer = new AvroKafkaDeserializer<>();
                 deserializer.configure(serdeConfig, false);
-                return deserializer;
+                // The ids on the wire are content ids (RegistrySettings: apicurio.registry.use-id=contentId).
+                return new ResolvedOnceDeserializer<>(deserializer, id -> deserializer.getSchemaResolver()
+                        .resolveSchemaByArtifactReference(ArtifactReference.builder().contentId(id).build())
+                        .getParsedSchema().getParsedSchema());
             }
         });
     }
