@@ -4,6 +4,7 @@ import io.rekey.schema.AccessEvent;
 import io.rekey.schema.DeadLetter;
 import io.rekey.schema.client.KafkaClients;
 import io.rekey.schema.serde.AvroSerdes;
+import io.rekey.schema.serde.DeadLetters;
 import io.rekey.schema.topic.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,7 +55,7 @@ public final class SideChannel implements AutoCloseable {
     }
 
     public void deadLetter(String originalKey, DeadLetter letter) {
-        send(Topics.DLQ.name(), originalKey, letter);
+        send(Topics.DLQ.name(), DeadLetters.key(originalKey), letter);
     }
 
     public void access(AccessEvent event) {

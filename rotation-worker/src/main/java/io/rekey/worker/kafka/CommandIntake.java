@@ -245,7 +245,7 @@ public final class CommandIntake implements Runnable, AutoCloseable {
     }
 
     private void deadLetter(List<ProducerRecord<String, SpecificRecord>> out, ConsumerRecord<String, ?> record, DeadLetter letter, String why) {
-        out.add(new ProducerRecord<>(Topics.DLQ.name(), record.key(), letter));
+        out.add(new ProducerRecord<>(Topics.DLQ.name(), DeadLetters.key(record.key()), letter));
         count(why);
         LOG.warn("command at {}-{}@{} dead-lettered: {}", record.topic(), record.partition(), record.offset(), letter.getReason());
     }

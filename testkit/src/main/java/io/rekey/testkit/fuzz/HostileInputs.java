@@ -61,8 +61,8 @@ public final class HostileInputs {
     public static final String FORGED_LOG_LINE = "FORGED-LOG-LINE";
     /** Size of the huge strings; a few per run, so CI time stays modest. */
     public static final int HUGE_CHARS = 10 * 1024 * 1024;
-    /** Topic and producer limit for the huge values (the broker's default is about 1 MB). */
-    public static final int MAX_MESSAGE_BYTES = 12 * 1024 * 1024;
+    /** Topic and producer limit for the huge values (a 10 MB string may also be the key); the broker default is 1 MB. */
+    public static final int MAX_MESSAGE_BYTES = 24 * 1024 * 1024;
     private static final int HUGE_PER_RUN = 2;
     private static final Instant YEAR_9999 = Instant.parse("9999-12-31T23:59:59Z");
     private static final String UNKNOWN_SYMBOL = "FUZZ_UNKNOWN_SYMBOL";
@@ -262,14 +262,14 @@ public final class HostileInputs {
                 return new Input(kind, enumField(record.getSchema()).name(), key, withUnknownSymbol(record, enumSchemaId));
             }
             default -> {
-                String field = mutate(kind, record);
+                String field = mutate(kind, record, key);
                 return new Input(kind, field, keyOf.apply(record), serialize(topic, record));
             }
         }
     }
 
     /** Applies a content mutation in place; returns the field it changed. */
-    private String mutate(Kind kind, SpecificRecord record) {
+    private String mutate(Kind kind, SpecificRecord record, String key) {
         List<Schema.Field> strings = record.getSchema().getFields().stream().filter(f -> isString(f.schema())).toList();
         Schema.Field field;
         switch (kind) {
@@ -279,7 +279,9 @@ public final class HostileInputs {
                 record.put(field.pos(), "");
             }
             case HUGE_STRING -> {
-                field = strings.get(random.nextInt(strings.size()));
+                // The first huge string goes into the field the record is keyed by, so the key is huge too.
+                List<Schema.Field> keyFields = strings.stream().filter(f -> key != null && key.equals(record.get(f.pos()))).toList();
+                field = hugeLeft % 2 == 1 && !keyFields.isEmpty() ? keyFields.get(0) : strings.get(random.nextInt(strings.size()));
                 char[] huge = new char[HUGE_CHARS];
                 Arrays.fill(huge, 'A');
                 record.put(field.pos(), new String(huge));
