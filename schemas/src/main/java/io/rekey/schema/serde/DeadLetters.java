@@ -1,6 +1,7 @@
 package io.rekey.schema.serde;
 
 import io.rekey.schema.DeadLetter;
+import io.rekey.schema.text.Untrusted;
 import io.rekey.schema.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -98,7 +99,7 @@ public final class DeadLetters {
 
     /** Reasons quote untrusted text and are logged: no line breaks or control characters (no forged log lines). */
     private static String oneLine(String reason) {
-        String line = reason.replaceAll("[\\s\\p{Cc}\\p{Zl}\\p{Zp}]+", " ").trim();
+        String line = Untrusted.oneLine(reason);
         return line.length() > MAX_REASON_LENGTH ? line.substring(0, MAX_REASON_LENGTH) + "..." : line;
     }
 }
