@@ -5,7 +5,9 @@ import io.micronaut.context.annotation.Factory;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.context.annotation.Value;
 import io.micronaut.core.annotation.Nullable;
+import io.micronaut.core.convert.format.MapFormat;
 import io.rekey.schema.client.KafkaClients;
+import io.rekey.schema.client.KafkaSecurity;
 import io.rekey.schema.registry.ConfluentRegistryClient;
 import io.rekey.schema.serde.RegistrySettings;
 import jakarta.annotation.PreDestroy;
@@ -16,7 +18,8 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * Binds {@code rekey.kafka.*} and {@code rekey.registry.*} to {@link KafkaClients}. Built at start-up
+ * Binds {@code rekey.kafka.*} (with {@code rekey.kafka.security.*}, see {@link KafkaSecurity}) and
+ * {@code rekey.registry.*} to {@link KafkaClients}. Built at start-up
  * ({@link Context}), so a bad setting stops the service with a message naming it instead of failing later.
  */
 @Factory
@@ -28,8 +31,9 @@ public class ConnectionFactory {
     @Singleton
     KafkaClients kafkaClients(@Value("${rekey.kafka.bootstrap-servers}") String bootstrapServers,
                               @Value("${rekey.registry.url}") String registryUrl,
-                              @Nullable @Property(name = "rekey.kafka.security") Map<String, String> security) {
-        return new KafkaClients(bootstrapServers, RegistrySettings.of(registryUrl), security);
+                              @Nullable @Property(name = "rekey.kafka.security") @MapFormat(transformation = MapFormat.MapTransformation.FLAT)
+                              Map<String, String> security) {
+        return new KafkaClients(bootstrapServers, RegistrySettings.of(registryUrl), KafkaSecurity.resolve(security));
     }
 
     @Singleton

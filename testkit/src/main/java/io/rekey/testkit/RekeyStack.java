@@ -76,7 +76,7 @@ public final class RekeyStack implements AutoCloseable {
                 throw new IllegalStateException("schema registry did not start: " + e.getMessage(), e);
             }
         });
-        KafkaClusterTestKit cluster = startBroker();
+        KafkaClusterTestKit cluster = startCluster();
         RekeyStack stack;
         try {
             stack = new RekeyStack(cluster, null, registry.get(120, TimeUnit.SECONDS));
@@ -122,21 +122,28 @@ public final class RekeyStack implements AutoCloseable {
         return this;
     }
 
-    private static KafkaClusterTestKit startBroker() throws Exception {
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
+    private static KafkaClusterTestKit startCluster() throws Exception {
+        KafkaClusterTestKit cluster = singleNode(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build()).build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        return cluster;
+    }
+
+    /**
+     * A builder for a one-node in-JVM cluster with the settings one node needs (replication 1 for internal topics, no
+     * rebalance delay, no topic auto-creation), for tests that need a broker configured differently (SASL, ACLs).
+     */
+    public static KafkaClusterTestKit.Builder singleNode(TestKitNodes nodes) {
+        return new KafkaClusterTestKit.Builder(nodes)
                 .setConfigProp("offsets.topic.replication.factor", "1")
                 .setConfigProp("transaction.state.log.replication.factor", "1")
                 .setConfigProp("transaction.state.log.min.isr", "1")
                 .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
                 .setConfigProp("share.coordinator.state.topic.min.isr", "1")
                 .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "false")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
-        return cluster;
+                .setConfigProp("auto.create.topics.enable", "false");
     }
 
     public String bootstrapServers() {
@@ -157,6 +164,29 @@ public final class RekeyStack implements AutoCloseable {
             throw new IllegalStateException("this stack's broker is a process: use brokerProcess()");
         }
         return cluster;
+    }
+
+    /**
+     * Shuts the in-JVM broker down (its KRaft controller keeps running), for tests of what survives a broker outage;
+     * {@link #startBroker()} brings it back on the same port with the same data.
+     */
+    public void stopBroker() {
+        cluster().brokers().values().forEach(broker -> {
+            broker.shutdown();
+            broker.awaitShutdown();
+        });
+        LOG.info("broker stopped");
+    }
+
+    /** Starts the broker {@link #stopBroker()} stopped and waits until it serves again. */
+    public void startBroker() {
+        try {
+            cluster().brokers().values().forEach(broker -> broker.startup());
+            cluster().waitForReadyBrokers();
+        } catch (Exception e) {
+            throw new IllegalStateException("broker did not come back", e);
+        }
+        LOG.info("broker started again");
     }
 
     /** The broker process of a stack from {@link #startProcesses}. */

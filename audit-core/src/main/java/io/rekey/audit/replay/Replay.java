@@ -112,7 +112,7 @@ public final class Replay {
         refuseLiveOutput(request.output());
         Set<String> honeytokens = honeytokens();
         try (KafkaConsumer<String, Decoded<AccessEvent>> consumer = new KafkaConsumer<>(consumerConfig(),
-                new StringDeserializer(), AvroSerdes.safeValueDeserializer(clients.registry()));
+                new StringDeserializer(), AvroSerdes.safeValueDeserializer(clients.registry(), AccessEvent.class));
              Sink sink = sink(request.output())) {
             return replay(consumer, request, honeytokens, sink);
         }
@@ -199,7 +199,7 @@ public final class Replay {
         String topic = config.topics().registry();
         Set<String> tagged = new HashSet<>();
         try (KafkaConsumer<String, Decoded<SecretDescriptor>> consumer = new KafkaConsumer<>(consumerConfig(),
-                new StringDeserializer(), AvroSerdes.safeValueDeserializer(clients.registry()))) {
+                new StringDeserializer(), AvroSerdes.safeValueDeserializer(clients.registry(), SecretDescriptor.class))) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);

@@ -69,8 +69,8 @@ public final class AuditSerdes {
      * Values read from topics others write: a malformed one decodes to {@link Decoded.Malformed} instead of
      * throwing, so the topology dead-letters it inside the exactly-once transaction. Never written.
      */
-    public <V extends SpecificRecord> Serde<Decoded<V>> decoded() {
+    public <V extends SpecificRecord> Serde<Decoded<V>> decoded(Class<V> type) {
         Serializer<Decoded<V>> raw = (topic, value) -> value == null ? null : value.raw();
-        return Serdes.serdeFrom(raw, new SafeDeserializer<>(factory.deserializer()));
+        return Serdes.serdeFrom(raw, new SafeDeserializer<>(factory.<V>deserializer(), type));
     }
 }

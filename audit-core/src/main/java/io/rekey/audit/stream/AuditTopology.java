@@ -74,7 +74,7 @@ public final class AuditTopology {
                 Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DetectionProcessor.TAG_STORE), keys, Serdes.ByteArray())
                         .withLoggingDisabled(),
                 topics.registry(),
-                Consumed.with(keys, serdes.<SecretDescriptor>decoded()).withName("registry"),
+                Consumed.with(keys, serdes.decoded(SecretDescriptor.class)).withName("registry"),
                 () -> new SecretTagsUpdater(config.honeytokenTag()));
         PrincipalState.Capacities capacities = PrincipalState.Capacities.of(config);
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DetectionProcessor.PRINCIPAL_STORE),
@@ -83,7 +83,7 @@ public final class AuditTopology {
                 keys, Serdes.Long()));
 
         KStream<String, Object> access = builder
-                .stream(topics.accessEvents(), Consumed.with(keys, serdes.<AccessEvent>decoded())
+                .stream(topics.accessEvents(), Consumed.with(keys, serdes.decoded(AccessEvent.class))
                         .withTimestampExtractor(new EventTimeExtractor(policy)).withName("access-events"))
                 .process(() -> new AccessTriage(config, policy, clock, metrics), Named.as("access-triage"));
 
@@ -112,9 +112,9 @@ public final class AuditTopology {
         deadLetters(access, "access", topics, keys, deadLetters);
         deadLetters(detected, "detector", topics, keys, deadLetters);
         if (config.auditLogEnabled()) {
-            KStream<String, Object> lifecycle = triage(builder, topics.lifecycleEvents(), "lifecycle", serdes,
+            KStream<String, Object> lifecycle = triage(builder, topics.lifecycleEvents(), LifecycleEvent.class, "lifecycle", serdes,
                     () -> new Triage<LifecycleEvent>(clock, metrics, true, AuditEntries::lifecycle));
-            KStream<String, Object> rotation = triage(builder, topics.rotationEvents(), "rotation", serdes,
+            KStream<String, Object> rotation = triage(builder, topics.rotationEvents(), RotationEvent.class, "rotation", serdes,
                     () -> new Triage<RotationEvent>(clock, metrics, true, AuditEntries::rotation));
             deadLetters(lifecycle, "lifecycle", topics, keys, deadLetters);
             deadLetters(rotation, "rotation", topics, keys, deadLetters);
@@ -134,10 +134,10 @@ public final class AuditTopology {
     }
 
     private static <V extends org.apache.avro.specific.SpecificRecord> KStream<String, Object> triage(
-            StreamsBuilder builder, String topic, String name, AuditSerdes serdes,
+            StreamsBuilder builder, String topic, Class<V> type, String name, AuditSerdes serdes,
             ProcessorSupplier<String, Decoded<V>, String, Object> triage) {
         // Their time only orders the audit log, so the record timestamp will do.
-        return builder.stream(topic, Consumed.with(Serdes.String(), serdes.<V>decoded())
+        return builder.stream(topic, Consumed.with(Serdes.String(), serdes.decoded(type))
                         .withTimestampExtractor(EventTimeExtractor::recordTime).withName(name + "-events"))
                 .process(triage, Named.as(name + "-triage"));
     }

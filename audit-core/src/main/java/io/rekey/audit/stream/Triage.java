@@ -117,7 +117,7 @@ class Triage<V> implements Processor<String, Decoded<V>, String, Object> {
         DeadLetters.Source where = new DeadLetters.Source(source.topic(), source.partition(), source.offset(), null);
         DeadLetter letter = DeadLetters.of(where, consumer, key == null ? null : key.getBytes(StandardCharsets.UTF_8),
                 raw, reason, errorClass, clock.instant());
-        forward(key, letter);
+        forward(DeadLetters.key(key), letter);
         metrics.deadLettered(category);
     }
 }

@@ -30,7 +30,7 @@ public final class RegistrySnapshot {
         Map<String, SecretDescriptor> latest = new TreeMap<>();
         try (KafkaConsumer<String, Decoded<SecretDescriptor>> consumer = new KafkaConsumer<>(
                 clients.consumerConfig("rekey-cli-" + UUID.randomUUID(), "rekey-cli-registry"), new StringDeserializer(),
-                AvroSerdes.<SecretDescriptor>safeValueDeserializer(clients.registry()))) {
+                AvroSerdes.safeValueDeserializer(clients.registry(), SecretDescriptor.class))) {
             String topic = Topics.REGISTRY.name();
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

@@ -7,6 +7,7 @@ import io.rekey.schema.LifecycleEvent;
 import io.rekey.schema.RotationCommand;
 import io.rekey.schema.RotationEvent;
 import io.rekey.schema.SecretDescriptor;
+import io.rekey.schema.text.Untrusted;
 import io.rekey.schema.topic.Topics;
 import org.apache.avro.specific.SpecificRecord;
 import org.slf4j.Logger;
@@ -69,7 +70,7 @@ public final class RecordRouter {
         if (topic.equals(Topics.LIFECYCLE_EVENTS.name())) {
             return keyed(topic, key, value, LifecycleEvent.class, LifecycleEvent::getSecretId, e ->
                     view.applyLifecycle(e).ifPresent(note -> LOG.info("lifecycle event {} ({}) of {} kept without a state change: {}",
-                            e.getId(), e.getType(), e.getSecretId(), note)));
+                            Untrusted.oneLine(e.getId()), e.getType(), Untrusted.oneLine(e.getSecretId()), Untrusted.oneLine(note))));
         }
         if (topic.equals(Topics.ROTATION_EVENTS.name())) {
             return keyed(topic, key, value, RotationEvent.class, RotationEvent::getSecretId, view::applyRotationEvent);

@@ -4,6 +4,7 @@ import io.rekey.schema.AccessEvent;
 import io.rekey.schema.DeadLetter;
 import io.rekey.schema.client.KafkaClients;
 import io.rekey.schema.serde.AvroSerdes;
+import io.rekey.schema.serde.DeadLetters;
 import io.rekey.schema.topic.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -58,7 +59,7 @@ public final class SideChannel implements AutoCloseable {
     public void deadLetter(String originalKey, DeadLetter letter) {
         // Tagged by the consumed topic only (a catalogue name), so the label stays bounded.
         meters.counter("rekey.dlq.messages", "source_topic", letter.getSourceTopic()).increment();
-        send(Topics.DLQ.name(), originalKey, letter);
+        send(Topics.DLQ.name(), DeadLetters.key(originalKey), letter);
     }
 
     public void access(AccessEvent event) {

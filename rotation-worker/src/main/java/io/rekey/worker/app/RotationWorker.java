@@ -11,6 +11,7 @@ import io.rekey.schema.serde.AvroSerdes;
 import io.rekey.schema.serde.Decoded;
 import io.rekey.schema.serde.DeadLetters;
 import io.rekey.schema.signing.CommandVerifier;
+import io.rekey.schema.topic.Topic;
 import io.rekey.schema.topic.Topics;
 import io.rekey.worker.engine.RetryPolicy;
 import io.rekey.worker.engine.RotationDecider;
@@ -98,8 +99,8 @@ public final class RotationWorker implements AutoCloseable {
                 clients.transactionalProducerConfig("rekey-worker-" + id, "rekey-rotation-worker-" + id),
                 new StringSerializer(), AvroSerdes.<SpecificRecord>valueSerializer(clients.registry())));
         targetServices.facts().attach(publisher);
-        registry = view(Topics.REGISTRY.name(), "registry");
-        control = view(Topics.CONTROL.name(), "control");
+        registry = view(Topics.REGISTRY, "registry");
+        control = view(Topics.CONTROL, "control");
         if (!registry.awaitCaughtUp(Duration.ofSeconds(60))) {
             LOG.warn("registry view not caught up after 60 s; rotations of secrets not yet read will wait for it");
         }
@@ -140,10 +141,10 @@ public final class RotationWorker implements AutoCloseable {
         consumerConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "rekey-rotation-worker-" + id);
         consumerConfig.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) settings.sessionTimeout().toMillis());
         intake = new CommandIntake(
-                new KafkaConsumer<>(consumerConfig, new StringDeserializer(), AvroSerdes.<RotationCommand>safeValueDeserializer(clients.registry())),
+                new KafkaConsumer<>(consumerConfig, new StringDeserializer(), AvroSerdes.safeValueDeserializer(clients.registry(), RotationCommand.class)),
                 publisher, verifier, decider, engine, histories,
                 new RotationLog(() -> new KafkaConsumer<>(clients.consumerConfig(groupId + "-rebuild", "rekey-worker-" + id + "-rebuild"),
-                        new StringDeserializer(), AvroSerdes.<RotationEvent>safeValueDeserializer(clients.registry()))),
+                        new StringDeserializer(), AvroSerdes.safeValueDeserializer(clients.registry(), RotationEvent.class))),
                 descriptors, events, clock,
                 new CommandIntake.Settings(groupId, partitions, settings.rebuildLookback(), settings.commandMaxAge()), meters);
         intakeThread = new Thread(intake, "command-intake");
@@ -178,11 +179,11 @@ public final class RotationWorker implements AutoCloseable {
         return control != null && control.get(Topics.EMERGENCY_KEY).map(EmergencyMode::getActive).orElse(false);
     }
 
-    private <V extends SpecificRecord> CompactedTopicView<V> view(String topic, String name) {
-        return new CompactedTopicView<>(topic,
+    private <V extends SpecificRecord> CompactedTopicView<V> view(Topic<V> topic, String name) {
+        return new CompactedTopicView<>(topic.name(),
                 () -> new KafkaConsumer<>(clients.consumerConfig(groupId + "-" + name + "-" + settings.instanceId(),
                         "rekey-worker-" + settings.instanceId() + "-" + name),
-                        new StringDeserializer(), AvroSerdes.<V>safeValueDeserializer(clients.registry())),
+                        new StringDeserializer(), AvroSerdes.safeValueDeserializer(clients.registry(), topic.valueType())),
                 this::deadLetter);
     }
 

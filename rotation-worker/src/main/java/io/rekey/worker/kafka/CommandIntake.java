@@ -245,7 +245,7 @@ public final class CommandIntake implements Runnable, AutoCloseable {
     }
 
     private void deadLetter(List<ProducerRecord<String, SpecificRecord>> out, ConsumerRecord<String, ?> record, DeadLetter letter, String why) {
-        out.add(new ProducerRecord<>(Topics.DLQ.name(), record.key(), letter));
+        out.add(new ProducerRecord<>(Topics.DLQ.name(), DeadLetters.key(record.key()), letter));
         count(why);
         // Tagged by the consumed topic only (a catalogue name), so the label stays bounded.
         meters.counter("rekey.dlq.messages", "source_topic", record.topic()).increment();

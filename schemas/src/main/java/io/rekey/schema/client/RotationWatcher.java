@@ -48,7 +48,7 @@ public final class RotationWatcher implements AutoCloseable {
 
     public RotationWatcher(KafkaClients clients, Instant since) {
         consumer = new KafkaConsumer<>(clients.consumerConfig("rekey-cli-" + UUID.randomUUID(), "rekey-cli-watch"),
-                new StringDeserializer(), AvroSerdes.<RotationEvent>safeValueDeserializer(clients.registry()));
+                new StringDeserializer(), AvroSerdes.safeValueDeserializer(clients.registry(), RotationEvent.class));
         String topic = Topics.ROTATION_EVENTS.name();
         List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                 .map(p -> new TopicPartition(topic, p.partition())).toList();

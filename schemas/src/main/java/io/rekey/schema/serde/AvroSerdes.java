@@ -37,4 +37,9 @@ public final class AvroSerdes {
     public static <V extends SpecificRecord> SafeDeserializer<V> safeValueDeserializer(RegistrySettings registry) {
         return new SafeDeserializer<>(valueDeserializer(registry));
     }
+
+    /** As above, and a well-formed record of another type than {@code type} is malformed too. */
+    public static <V extends SpecificRecord> SafeDeserializer<V> safeValueDeserializer(RegistrySettings registry, Class<V> type) {
+        return new SafeDeserializer<>(valueDeserializer(registry), type);
+    }
 }

@@ -1,6 +1,7 @@
 package io.rekey.schema.serde;
 
 import io.rekey.schema.DeadLetter;
+import io.rekey.schema.text.Untrusted;
 import io.rekey.schema.topic.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,6 +21,8 @@ public final class DeadLetters {
 
     /** Raw value bytes kept in a dead letter; the original size is always recorded. */
     public static final int MAX_VALUE_BYTES_KEPT = 64 * 1024;
+    /** Raw key bytes kept in a dead letter, and the longest record key a dead letter is written with. */
+    public static final int MAX_KEY_CHARS = 1024;
     private static final int MAX_REASON_LENGTH = 1000;
 
     private DeadLetters() {
@@ -56,7 +59,7 @@ public final class DeadLetters {
                 .setConsumer(consumer)
                 .setReason(oneLine(reason))
                 .setErrorClass(errorClass)
-                .setKeyBase64(rawKey == null ? null : base64.encodeToString(rawKey))
+                .setKeyBase64(rawKey == null ? null : base64.encodeToString(Arrays.copyOf(rawKey, Math.min(rawKey.length, MAX_KEY_CHARS))))
                 .setValueBase64(rawValue == null ? null : base64.encodeToString(Arrays.copyOf(rawValue, kept)))
                 .setValueSize(size)
                 .setValueBytesKept(kept)
@@ -79,15 +82,24 @@ public final class DeadLetters {
 
     /** The record to produce to {@code rekey.dlq}, keyed by the original key. */
     public static ProducerRecord<String, DeadLetter> toRecord(String originalKey, DeadLetter deadLetter) {
-        return new ProducerRecord<>(Topics.DLQ.name(), originalKey, deadLetter);
+        return new ProducerRecord<>(Topics.DLQ.name(), key(originalKey), deadLetter);
+    }
+
+    /**
+     * The key to write a dead letter with: the original key, cut to {@link #MAX_KEY_CHARS}, so a hostile 10 MB key
+     * cannot make the dead letter too large to produce (which would block the consumer on that record).
+     */
+    public static String key(String originalKey) {
+        return originalKey == null || originalKey.length() <= MAX_KEY_CHARS ? originalKey : originalKey.substring(0, MAX_KEY_CHARS);
     }
 
     private static byte[] keyBytes(String key) {
         return key == null ? null : key.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Reasons quote untrusted text and are logged: no line breaks or control characters (no forged log lines). */
     private static String oneLine(String reason) {
-        String line = reason.replaceAll("\\s+", " ").trim();
+        String line = Untrusted.oneLine(reason);
         return line.length() > MAX_REASON_LENGTH ? line.substring(0, MAX_REASON_LENGTH) + "..." : line;
     }
 }

@@ -18,6 +18,9 @@ import java.util.Objects;
  * {@link RegistryUnavailableException}, so the consumer retries the same record later rather than
  * dead-lettering a valid one.
  *
+ * <p>A well-formed record of another type than the topic carries (a producer writing to the wrong topic) is
+ * malformed too when the expected type is given: otherwise the consumer's cast would throw on it.
+ *
  * <p>A null value (a tombstone) decodes to null.
  */
 public final class SafeDeserializer<V> implements Deserializer<Decoded<V>> {
@@ -27,9 +30,18 @@ public final class SafeDeserializer<V> implements Deserializer<Decoded<V>> {
     private static final int MAX_REASON_LENGTH = 300;
 
     private final Deserializer<V> delegate;
+    private final Class<?> expected;
 
+    /** Accepts a decoded record of any type; the caller checks the type. */
     public SafeDeserializer(Deserializer<V> delegate) {
         this.delegate = Objects.requireNonNull(delegate, "delegate must not be null");
+        this.expected = Object.class;
+    }
+
+    /** Treats a decoded record that is not an {@code expected} as malformed. */
+    public SafeDeserializer(Deserializer<V> delegate, Class<? extends V> expected) {
+        this.delegate = Objects.requireNonNull(delegate, "delegate must not be null");
+        this.expected = Objects.requireNonNull(expected, "expected must not be null");
     }
 
     @Override
@@ -59,6 +71,10 @@ public final class SafeDeserializer<V> implements Deserializer<Decoded<V>> {
             V value = headers == null ? delegate.deserialize(topic, data) : delegate.deserialize(topic, headers, data);
             if (value == null) {
                 return malformed("schema id " + schemaId + " decoded to nothing", null, data);
+            }
+            if (!expected.isInstance(value)) {
+                return malformed("schema id " + schemaId + " is a " + value.getClass().getSimpleName() + ", not the "
+                        + expected.getSimpleName() + " this topic carries", null, data);
             }
             return new Decoded.Valid<>(value, data);
         } catch (RuntimeException e) {

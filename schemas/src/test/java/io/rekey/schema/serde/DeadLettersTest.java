@@ -6,6 +6,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.Base64;
@@ -59,5 +60,27 @@ class DeadLettersTest {
         assertThat(letter.getReason()).doesNotContain("\n").startsWith("first line second line y").hasSizeLessThan(1010);
         assertThat(letter.getValueBase64()).isNull();
         assertThat(letter.getValueSize()).isZero();
+    }
+
+    @Test
+    void hugeKeysAreCutSoTheDeadLetterCanStillBeProduced() {
+        String hugeKey = "k".repeat(10 * 1024 * 1024);
+
+        DeadLetter letter = DeadLetters.of(new DeadLetters.Source("t", 0, 0L, null), "c", hugeKey.getBytes(StandardCharsets.UTF_8),
+                null, "secretId too long", null, NOW);
+
+        assertThat(Base64.getDecoder().decode(letter.getKeyBase64())).hasSize(DeadLetters.MAX_KEY_CHARS);
+        assertThat(DeadLetters.toRecord(hugeKey, letter).key()).hasSize(DeadLetters.MAX_KEY_CHARS);
+        assertThat(DeadLetters.key("alice")).isEqualTo("alice");
+        assertThat(DeadLetters.key(null)).isNull();
+    }
+
+    @Test
+    void reasonCarriesNoControlCharactersThatCouldForgeOrColourALogLine() {
+        String reason = "issuer key 'x\r\nFORGED ERROR\u001b[31m\u2028FORGED\u0085FORGED\u0000' is not trusted";
+
+        DeadLetter letter = DeadLetters.of(new DeadLetters.Source("t", 0, 0L, null), "c", null, null, reason, null, NOW);
+
+        assertThat(letter.getReason()).isEqualTo("issuer key 'x FORGED ERROR [31m FORGED FORGED ' is not trusted");
     }
 }

@@ -66,6 +66,16 @@ class SafeDeserializerTest {
         assertSame(HEADER_ID_7, valid.raw());
     }
 
+    @Test
+    void aWellFormedRecordOfAnotherTypeIsMalformedWhenTheTypeIsExpected() {
+        Deserializer<CharSequence> decodesToBuilder = (topic, data) -> new StringBuilder("an anomaly on the commands topic");
+        Decoded<CharSequence> decoded = new SafeDeserializer<>(decodesToBuilder, String.class).deserialize("t", HEADER_ID_7);
+        Decoded.Malformed<CharSequence> malformed = assertInstanceOf(Decoded.Malformed.class, decoded);
+        assertThat(malformed.reason()).isEqualTo("schema id 7 is a StringBuilder, not the String this topic carries");
+        assertSame(HEADER_ID_7, malformed.raw());
+        assertInstanceOf(Decoded.Valid.class, new SafeDeserializer<>(decodesToBuilder).deserialize("t", HEADER_ID_7));
+    }
+
     private static Deserializer<String> failing(RuntimeException e) {
         return (topic, data) -> {
             throw e;
