@@ -97,7 +97,7 @@ public final class DevCommand implements Runnable {
                     out.println("demo: rotation ended " + end + (end == RotationPhase.SUCCEEDED
                             ? "; the role's password now lives only in the secret store" : "; see " + stack.settings().dataDir().resolve("logs")));
                 }
-                out.println("demo: the lifecycle service rotates cache/sessions every minute; anomalies, rotations and dead letters "
+                out.println("demo: the lifecycle service rotates cache/sessions every 2 minutes; anomalies, rotations and dead letters "
                         + "show below as they happen");
             }
             while (!stopped.await(1, TimeUnit.SECONDS)) {

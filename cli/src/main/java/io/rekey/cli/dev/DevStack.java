@@ -218,9 +218,9 @@ public final class DevStack implements AutoCloseable {
         env.put("REKEY_LIFECYCLE_TICK_INTERVAL", "5s");
         if (settings.demo()) {
             env.put("REKEY_LIFECYCLE_SEED_FILE", settings.seedFile().toString());
-            // The demo's cache/sessions rotates every minute, so a scheduled rotation shows within a minute of start;
-            // the worker's recent-rotation guard must then be shorter than a minute (commands come up to a tick late).
-            env.put("REKEY_LIFECYCLE_POLICY_MIN_CRON_GAP", "1m");
+            // The demo's cache/sessions rotates at registration and then every two minutes, to show scheduled rotations
+            // right away; the worker's recent-rotation guard must then be well under two minutes.
+            env.put("REKEY_LIFECYCLE_POLICY_MIN_CRON_GAP", "2m");
             env.put("REKEY_WORKER_RECENT_ROTATION_GUARD", "30s");
             // Registering the demo honeytoken is not an attack on it.
             env.put("REKEY_AUDIT_HONEYTOKEN_ALLOW_PRINCIPALS", "rekey-lifecycle-seed");

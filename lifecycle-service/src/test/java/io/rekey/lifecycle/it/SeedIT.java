@@ -26,7 +26,7 @@ class SeedIT {
     void demoSecretsAreRegisteredOnceAcrossRestarts(RekeyStack stack) {
         Map<String, Object> settings = LifecycleApp.settings(stack);
         settings.put("rekey.lifecycle.seed-file", Path.of("demo/demo-secrets.json").toAbsolutePath().toString());
-        settings.put("rekey.lifecycle.policy.min-cron-gap", "1m"); // as the dev stack runs it
+        settings.put("rekey.lifecycle.policy.min-cron-gap", "2m"); // as the dev stack runs it
 
         try (LifecycleApp app = LifecycleApp.start(settings)) {
             await().atMost(Duration.ofSeconds(30)).until(() -> app.get("/secrets/demo/honeytoken/aws-root-key", VIEWER).status() == 200);
