@@ -99,7 +99,7 @@ class HostileLogIT extends SharedApp {
             assertThat(app.health().status()).isEqualTo(200);
             assertThat(app.view().caughtUp()).isTrue();
             List<String> forged;
-            synchronized (logs.list) {
+            synchronized (logs) { // the lock AppenderBase.doAppend holds while appending
                 forged = logs.list.stream().map(ILoggingEvent::getFormattedMessage)
                         .filter(m -> m.contains("\n" + HostileInputs.FORGED_LOG_LINE) || m.contains("\r" + HostileInputs.FORGED_LOG_LINE)
                                 || m.contains("\u2028" + HostileInputs.FORGED_LOG_LINE))

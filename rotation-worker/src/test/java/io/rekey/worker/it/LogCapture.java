@@ -45,15 +45,15 @@ final class LogCapture implements AutoCloseable {
         return new LogCapture();
     }
 
-    /** All captured text. */
+    /** All captured text. Appends hold the appender's lock (AppenderBase.doAppend), so reads take the same one. */
     String text() {
-        synchronized (appender.list) {
+        synchronized (appender) {
             return appender.list.stream().map(LogCapture::render).collect(Collectors.joining("\n"));
         }
     }
 
     int size() {
-        synchronized (appender.list) {
+        synchronized (appender) {
             return appender.list.size();
         }
     }
