@@ -189,7 +189,7 @@ public final class RotationWorker implements AutoCloseable {
 
     private <V> void deadLetter(ConsumerRecord<String, Decoded<V>> record, Decoded.Malformed<V> malformed) {
         var letter = DeadLetters.malformed(record, malformed, groupId, clock.instant());
-        publisher.publishAsync(List.of(new ProducerRecord<>(Topics.DLQ.name(), record.key(), letter)), Map.of(), null);
+        publisher.publishAsync(List.of(new ProducerRecord<>(Topics.DLQ.name(), DeadLetters.key(record.key()), letter)), Map.of(), null);
         meters.counter("rekey.dlq.messages", "source_topic", record.topic()).increment();
         LOG.warn("{}-{}@{} dead-lettered: {}", record.topic(), record.partition(), record.offset(), malformed.reason());
     }
